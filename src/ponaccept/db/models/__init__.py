@@ -1,0 +1,93 @@
+"""All tables, importable from one place (Alembic's env.py imports this to see the full schema)."""
+
+from ponaccept.db.models.acceptance import (
+    ACTIVE_ACTIVATION_STATUSES,
+    Activation,
+    LineTest,
+    Project,
+    ServiceTest,
+    ThresholdMode,
+    ThresholdProfile,
+)
+from ponaccept.db.models.api import ApiKey, ApiRole, IdempotencyRecord, IdempotencyStatus
+from ponaccept.db.models.base import NAMING_CONVENTION
+from ponaccept.db.models.devicelog import CommandLog, CommandOutcome
+from ponaccept.db.models.jobs import Job, JobStatus
+from ponaccept.db.models.orders import (
+    Account,
+    Appointment,
+    BilledCustomersMonthly,
+    CalendarException,
+    Callback,
+    Complaint,
+    District,
+    OrderCalendar,
+    OrderEvent,
+    OrderPause,
+    OrderSlaPolicy,
+    SlaClock,
+    Team,
+    Technician,
+    Urge,
+    WorkOrder,
+)
+from ponaccept.db.models.outbox import DeliveryStatus, OutboxEvent, WebhookDelivery, WebhookSubscription
+from ponaccept.db.models.resources import (
+    SPLITTER_RATIOS,
+    Olt,
+    OpticsMethod,
+    PonPort,
+    Splitter,
+    SplitterPort,
+    SplitterPortStatus,
+)
+from ponaccept.db.models.vlans import CvlanAllocation, CvlanPool, CvlanStatus
+
+__all__ = [
+    "ACTIVE_ACTIVATION_STATUSES",
+    "NAMING_CONVENTION",
+    "SPLITTER_RATIOS",
+    "Account",
+    "Activation",
+    "ApiKey",
+    "ApiRole",
+    "Appointment",
+    "BilledCustomersMonthly",
+    "CalendarException",
+    "Callback",
+    "CommandLog",
+    "CommandOutcome",
+    "Complaint",
+    "CvlanAllocation",
+    "CvlanPool",
+    "CvlanStatus",
+    "DeliveryStatus",
+    "District",
+    "IdempotencyRecord",
+    "IdempotencyStatus",
+    "Job",
+    "JobStatus",
+    "LineTest",
+    "Olt",
+    "OpticsMethod",
+    "OrderCalendar",
+    "OrderEvent",
+    "OrderPause",
+    "OrderSlaPolicy",
+    "OutboxEvent",
+    "PonPort",
+    "Project",
+    "ServiceTest",
+    "SlaClock",
+    "Splitter",
+    "SplitterPort",
+    "SplitterPortStatus",
+    "Team",
+    "Technician",
+    "ThresholdMode",
+    "ThresholdProfile",
+    "Urge",
+    "WebhookDelivery",
+    "WebhookSubscription",
+    "WorkOrder",
+]
