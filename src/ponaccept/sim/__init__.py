@@ -1,0 +1,1 @@
+"""ponaccept.sim — see DESIGN.md §3."""
