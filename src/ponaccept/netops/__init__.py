@@ -1,0 +1,1 @@
+"""ponaccept.netops — see DESIGN.md §3."""

@@ -1,0 +1,69 @@
+import threading
+import time
+
+import pytest
+
+from fixtures.services import service_unavailable
+from ponaccept.netops.locks import LocalOltLocks, OltBusy, RedisOltLocks
+from ponaccept.netops.transcript import MASK, TranscriptRecorder, mask_secrets
+
+
+def test_local_lock_serialises_one_olt_and_parallelises_others() -> None:
+    locks = LocalOltLocks()
+    inside: list[str] = []
+    overlap = threading.Event()
+
+    def work(olt: str) -> None:
+        with locks.hold(olt, timeout_s=5):
+            if olt in inside:
+                overlap.set()
+            inside.append(olt)
+            time.sleep(0.05)
+            inside.remove(olt)
+
+    threads = [threading.Thread(target=work, args=(name,)) for name in ["a", "a", "a", "b", "b"]]
+    start = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not overlap.is_set()
+    assert time.monotonic() - start < 0.3  # a and b ran side by side: 3 x 50 ms, not 5 x 50 ms
+
+
+def test_local_lock_times_out_with_olt_named() -> None:
+    locks = LocalOltLocks()
+    with locks.hold("olt-1", 1), pytest.raises(OltBusy, match="olt-1"), locks.hold("olt-1", 0.05):
+        pass
+
+
+def test_redis_lock_is_exclusive_and_owner_released() -> None:
+    redis = pytest.importorskip("redis")
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        service_unavailable("Redis", str(exc))
+    locks = RedisOltLocks(client, ttl_s=5, prefix="ponaccept-test:")
+    client.delete("ponaccept-test:olt-9")
+    with locks.hold("olt-9", 1):
+        assert client.get("ponaccept-test:olt-9") is not None
+        with pytest.raises(OltBusy), locks.hold("olt-9", 0.1):
+            pass
+    assert client.get("ponaccept-test:olt-9") is None
+
+
+def test_mask_secrets_hides_values_and_onu_passwords() -> None:
+    text = 'ont add 0 5 password-auth "Ab12Cd34Ef" always-on omci desc "T-x"\nlogin hunter2'
+    masked = mask_secrets(text, ["hunter2"])
+    assert "Ab12Cd34Ef" not in masked and "hunter2" not in masked
+    assert f'password-auth "{MASK}"' in masked and 'desc "T-x"' in masked
+    assert mask_secrets("onu 3 type ZTE-F660 pw Secret99", []) == f"onu 3 type ZTE-F660 pw {MASK}"
+
+
+def test_recorder_masks_before_sink() -> None:
+    seen = []
+    recorder = TranscriptRecorder(secrets={"topsecret"}, sink=seen.append)
+    recorder.record("olt-1", "enable", "Password: topsecret", "ok", 3)
+    assert seen[0].output == f"Password: {MASK}"
+    assert recorder.for_olt("olt-1") == seen
