@@ -1,0 +1,1 @@
+"""Report building: the SQL query (``query``) and the CSV/XLSX writers (``builders``)."""
