@@ -60,6 +60,7 @@ class _Olt:
     port: int = 0
     domain: tuple[int, ...] = ()
     transport: Any = None
+    sock: socket.socket | None = None
 
 
 class _Responder(cmdrsp.CommandResponderBase):  # type: ignore[misc]
@@ -163,7 +164,7 @@ class SnmpAgent:
             sock.close()
             raise
         sock.setblocking(False)
-        olt = _Olt(source=source, mib=LiveMib(source), port=sock.getsockname()[1])
+        olt = _Olt(source=source, mib=LiveMib(source), port=sock.getsockname()[1], sock=sock)
         self._domain_counter += 1
         olt.domain = (*udp.DOMAIN_NAME, self._domain_counter)
         olt.transport = _SilenceableUdp(olt).open_server_mode(sock=sock)
@@ -179,6 +180,11 @@ class SnmpAgent:
         del self._by_domain[olt.domain]
         config.delete_transport(self._engine, olt.domain)
         olt.transport.close_transport()
+        if olt.transport.transport is None and olt.sock is not None:
+            # pysnmp opens the endpoint in a task; removed before that task ran (e.g. the next OLT's port
+            # was taken in the same start-up step), close_transport only cancels it and the socket would
+            # stay bound until garbage collection.
+            olt.sock.close()
         community = olt.source.community
         if all(other.source.community != community for other in self._olts.values()):
             security_name = self._community_index.pop(community)
