@@ -164,6 +164,6 @@ def test_activation_on_an_empty_pon_port(fresh_lab: Lab, lab_nornir: Callable[..
     )
     [activated] = run_onu_action(lab_nornir(), [onu], "activate", JobContext())
     assert activated.status is Status.CHANGED, activated.message
-    assert activated.ont_id == 0
+    assert activated.ont_id == 127  # the top of Huawei's GPON range: test ONUs stay clear of customers
     [revoked] = run_onu_action(lab_nornir(), [onu], "revoke", JobContext())
     assert revoked.status is Status.CHANGED, revoked.message

@@ -136,7 +136,7 @@ def activate(
     splitter_port: int = typer.Option(None, "--splitter-port", min=1, help="Splitter port number."),
     svlan: int = typer.Option(None, "--svlan", min=1, max=4094, help="SVLAN of the PON port."),
     cvlan: int = typer.Option(None, "--cvlan", min=1, max=4094, help="Test CVLAN."),
-    ont_id: int = typer.Option(None, "--ont-id", min=0, help="Explicit ONT-ID (default: lowest free)."),
+    ont_id: int = typer.Option(None, "--ont-id", min=0, help="Explicit ONT-ID (default: highest free)."),
     password: str = typer.Option(None, "--password", help="ONU password (default: generated)."),
     batch: Path = typer.Option(
         None, "--batch", help=f"CSV with columns {','.join(_BATCH_COLUMNS)}[,ont_id]."

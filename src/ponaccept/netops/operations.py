@@ -42,7 +42,7 @@ class OperationError(Exception):
 class OnuTarget:
     """One test ONU on one PON port, as the engineer or the API asks for it.
 
-    ``ont_id`` None means "pick the lowest free ONT-ID" (engineer CLI); the API always passes the one it
+    ``ont_id`` None means "pick the highest free ONT-ID on the device" (engineer CLI); the API always passes the one it
     stored, so a retry after a lost reply reuses it instead of creating a second ONT.
     """
 
@@ -102,9 +102,10 @@ def configured_onus(session: DeviceSession, driver: Driver, port: PonPort) -> li
     return [read(session, driver.read_onu_detail(port, onu.ont_id)) for onu in listed]
 
 
-def _lowest_free(driver: Driver, taken: set[int]) -> int:
+def _highest_free(driver: Driver, taken: set[int]) -> int:
+    # From the top, as the API does: customer ONUs usually get the OLT's automatic (lowest) ID.
     low, high = driver.limits.ont_id
-    for candidate in range(low, high + 1):
+    for candidate in range(high, low - 1, -1):
         if candidate not in taken:
             return candidate
     raise OperationError(f"no free ONT-ID on the PON port ({low}…{high} all used)")
@@ -133,7 +134,7 @@ def activate(
         outcome.message = "already provisioned with this name; nothing sent"
         return outcome
     taken = {o.ont_id for o in onus}
-    ont_id = target.ont_id if target.ont_id is not None else _lowest_free(driver, taken)
+    ont_id = target.ont_id if target.ont_id is not None else _highest_free(driver, taken)
     if ont_id in taken:
         raise OperationError(f"ONT-ID {ont_id} on {target.port.fsp} is used by another ONU")
     plan = driver.provision_plan(_spec(target, ont_id))
