@@ -84,11 +84,12 @@ def test_whole_flow(flow: Flow, receiver: Receiver, where: LabPort) -> None:
     assert line.status_code == 201, line.text
     result = line.json()
     assert result["verdict"] == "pass", result["reasons"]
+    assert result["verdict_label_zh"] == "达标"
     assert result["down_att_db"] == pytest.approx(result["olt_tx_dbm"] - result["onu_rx_dbm"], abs=0.02)
     assert result["up_att_db"] == pytest.approx(result["onu_tx_dbm"] - result["olt_rx_dbm"], abs=0.02)
 
     service = service_test(flow, created["id"])
-    assert service["verdict"] == "pass"
+    assert service["verdict"] == "pass" and service["verdict_label_zh"] == "达标"
     photo = api.reviewer.get(service["photos"][0]["url"])
     assert photo.status_code == 200 and photo.headers["content-type"] == "image/png"
     assert photo.content == PNG_BYTES
@@ -155,7 +156,7 @@ def test_failing_line_is_rectified_and_retested(flow: Flow) -> None:
     flow.lab.dirty_connector(where.olt, where.splitter, 8.0)
     flow.lab.plug(where.olt, where.splitter, 4, password=first["password"])
     failed = api.engineer.post(f"/api/v1/activations/{first['id']}/line-tests").json()
-    assert failed["verdict"] == "fail"
+    assert failed["verdict"] == "fail" and failed["verdict_label_zh"] == "不达标"
     assert any(r.startswith("onu_rx_below_min") for r in failed["reasons"]), failed["reasons"]
     service_test(flow, first["id"])
     assert api.engineer.post(f"/api/v1/projects/{seeded.project_id}/revoke").status_code == 202

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -41,6 +42,7 @@ def status_of(engine: Engine, job_id: int) -> JobStatus:
 
 
 def test_celery_settings_make_redelivery_safe() -> None:
+    # A queue of its own: two suites running at once (a developer and CI) must not eat each other's jobs.
     app = make_celery(Settings())
     assert app.conf.task_acks_late is True
     assert app.conf.task_reject_on_worker_lost is True
@@ -69,7 +71,7 @@ def test_real_worker_runs_a_task_from_redis(runtime: JobRuntime) -> None:
         return
     from celery.contrib.testing.worker import start_worker
 
-    app = make_celery(Settings(broker_url=url), task_default_queue="ponaccept-test")
+    app = make_celery(Settings(broker_url=url), task_default_queue=f"ponaccept-test-{uuid.uuid4().hex[:8]}")
     executor = CeleryExecutor(runtime, app)
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         job_id = executor.submit("test.celery", {"token": f"worker-{runtime.engine.url}"})

@@ -1,5 +1,6 @@
 import threading
 import time
+import uuid
 
 import pytest
 
@@ -44,13 +45,13 @@ def test_redis_lock_is_exclusive_and_owner_released() -> None:
         client.ping()
     except redis.RedisError as exc:
         service_unavailable("Redis", str(exc))
-    locks = RedisOltLocks(client, ttl_s=5, prefix="ponaccept-test:")
-    client.delete("ponaccept-test:olt-9")
+    prefix = f"ponaccept-test-{uuid.uuid4().hex[:8]}:"  # concurrent suites must not share the key
+    locks = RedisOltLocks(client, ttl_s=5, prefix=prefix)
     with locks.hold("olt-9", 1):
-        assert client.get("ponaccept-test:olt-9") is not None
+        assert client.get(f"{prefix}olt-9") is not None
         with pytest.raises(OltBusy), locks.hold("olt-9", 0.1):
             pass
-    assert client.get("ponaccept-test:olt-9") is None
+    assert client.get(f"{prefix}olt-9") is None
 
 
 def test_mask_secrets_hides_values_and_onu_passwords() -> None:

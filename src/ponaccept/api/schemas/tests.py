@@ -5,12 +5,23 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field
 
 from ponaccept.db.models import OpticsMethod
 from ponaccept.domain.choices import Verdict
 
 _VERDICT = f"判定 verdict: {Verdict.describe()}"
+
+
+class _Judged(BaseModel):
+    """A result with a verdict; the Chinese label is derived, never stored."""
+
+    verdict: Verdict = Field(description=_VERDICT)
+
+    @computed_field(description="判定 (Chinese label of verdict)", examples=["达标"])  # type: ignore[prop-decorator]
+    @property
+    def verdict_label_zh(self) -> str:
+        return self.verdict.label_zh
 
 
 class LineTestRequest(BaseModel):
@@ -22,7 +33,7 @@ class LineTestRequest(BaseModel):
     duration_s: float = Field(default=0.0, ge=0, le=120, examples=[0])
 
 
-class LineTestRead(BaseModel):
+class LineTestRead(_Judged):
     model_config = ConfigDict(from_attributes=True)
 
     id: int
@@ -36,7 +47,6 @@ class LineTestRead(BaseModel):
     up_att_db: float | None = Field(examples=[23.5], description="上行衰减 = ONU Tx − OLT Rx")
     method: OpticsMethod
     threshold_profile_id: int = Field(description="The exact threshold profile version used")
-    verdict: Verdict = Field(description=_VERDICT)
     reasons: list[str] = Field(examples=[["onu_rx_below_min: ONU Rx -21.30 dBm is below -20.00 dBm"]])
     raw: dict[str, Any]
     samples: int
@@ -51,7 +61,7 @@ class PhotoRead(BaseModel):
     url: str = Field(examples=["/api/v1/photos/9f86d08188…"])
 
 
-class ServiceTestRead(BaseModel):
+class ServiceTestRead(_Judged):
     id: int
     activation_id: int
     created_at: datetime
@@ -59,5 +69,4 @@ class ServiceTestRead(BaseModel):
     result: str | None = Field(examples=["PPPoE up, speedtest ok"], description="测试结果")
     down_mbps: float | None = Field(examples=[940.2])
     up_mbps: float | None = Field(examples=[98.7])
-    verdict: Verdict = Field(description=_VERDICT)
     photos: list[PhotoRead]
