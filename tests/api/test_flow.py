@@ -181,6 +181,8 @@ def test_failing_line_is_rectified_and_retested(flow: Flow) -> None:
         f"/api/v1/projects/{seeded.project_id}/reject", json={"reason": "photo unclear"}
     )
     assert rejected.status_code == 200 and rejected.json()["status"] == "rectification"
+    project = api.engineer.get(f"/api/v1/projects/{seeded.project_id}").json()
+    assert project["rectification_reason"] == "photo unclear"  # the engineer sees what to fix
     # Re-test after rectification: a third attempt, old results kept.
     [third] = dispatch(flow, seeded.project_id, seeded.splitter_port_ids)
     assert third["attempt"] == 3

@@ -42,8 +42,8 @@ class OperationError(Exception):
 class OnuTarget:
     """One test ONU on one PON port, as the engineer or the API asks for it.
 
-    ``ont_id`` None means "pick the highest free ONT-ID on the device" (engineer CLI); the API always passes the one it
-    stored, so a retry after a lost reply reuses it instead of creating a second ONT.
+    ``ont_id`` None means "pick the highest free ONT-ID on the device" (engineer CLI); the API always
+    passes the one it stored, so a retry after a lost reply reuses it instead of creating a second ONT.
     """
 
     olt: str

@@ -49,4 +49,7 @@ class ProjectRead(Created):
     test_required: bool = Field(description=TEST_REQUIRED_RULE)
     status: ProjectStatus = Field(description=enum_doc(ProjectStatus, "Acceptance status."))
     threshold_profile_id: int | None
+    rectification_reason: str | None = Field(
+        default=None, description="整改原因: the reviewer's reason of the latest rejection", examples=[None]
+    )
     updated_at: datetime

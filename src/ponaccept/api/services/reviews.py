@@ -165,5 +165,6 @@ def reject(session: Session, project: Project, reviewer: str, reason: str) -> Pr
         ProjectEvent.REQUEST_RECTIFICATION,
         {"status": "rectification", "code": project.code, "reviewer": reviewer, "reason": reason},
     )
+    project.rectification_reason = reason
     session.commit()
     return project

@@ -79,6 +79,8 @@ class Project(Timestamps, table=True):
     test_required: bool = True
     status: ProjectStatus = enum_field(ProjectStatus, default=ProjectStatus.DRAFT)
     threshold_profile_id: int | None = Field(default=None, foreign_key="threshold_profile.id", index=True)
+    # The reviewer's reason of the latest rejection (整改原因); the full history is in the outbox events.
+    rectification_reason: str | None = Field(default=None, max_length=2000)
 
 
 class Activation(Timestamps, table=True):

@@ -146,7 +146,7 @@ class WorkOrder(Timestamps, table=True):
     status: OrderStatus = enum_field(OrderStatus, default=OrderStatus.CREATED)
     status_before_deferral: OrderStatus | None = enum_field(OrderStatus, default=None, nullable=True)
     reported_at: datetime | None = utc_field(nullable=True)
-    dispatched_at: datetime | None = utc_field(nullable=True)
+    dispatched_at: datetime | None = utc_field(nullable=True, index=True)  # contact-timeliness month
     first_contact_at: datetime | None = utc_field(nullable=True)
     arrived_at: datetime | None = utc_field(nullable=True)
     first_completed_at: datetime | None = utc_field(nullable=True)
@@ -219,7 +219,7 @@ class Appointment(Timestamps, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     order_id: int = Field(foreign_key="work_order.id")
-    slot_start: datetime = utc_field()
+    slot_start: datetime = utc_field(index=True)  # on-time-arrival month
     slot_end: datetime | None = utc_field(nullable=True)
     status: AppointmentStatus = enum_field(AppointmentStatus, default=AppointmentStatus.PROPOSED)
     created_by: str | None = Field(default=None, max_length=100)
