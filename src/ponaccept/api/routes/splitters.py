@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from sqlmodel import col, select
+from sqlmodel import col, delete, select
 
 from ponaccept.api.crud import apply_patch, count_where, get_or_404, refuse_if_used
 from ponaccept.api.deps import CurrentKey, SessionDep, WriteSessionDep, require
@@ -106,8 +106,9 @@ def delete_splitter(splitter_id: IdPath, session: WriteSessionDep) -> None:
             "activations": count_where(session, Activation, col(Activation.splitter_port_id).in_(port_ids)),
         },
     )
-    for port in session.exec(select(SplitterPort).where(col(SplitterPort.splitter_id) == splitter_id)):
-        session.delete(port)
+    # Ports first, as one statement: left to the unit of work (no ORM relationship between the two) the
+    # splitter row could go first and the ON DELETE CASCADE would leave the port DELETEs matching nothing.
+    session.execute(delete(SplitterPort).where(col(SplitterPort.splitter_id) == splitter_id))
     session.delete(splitter)
     session.commit()
 

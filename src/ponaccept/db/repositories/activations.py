@@ -30,6 +30,6 @@ def expected_test_onus(session: Session, olts: list[str] | None = None) -> Expec
     if olts:
         statement = statement.where(col(Olt.name).in_(olts))
     expected: ExpectedOnus = {}
-    for olt, frame, slot, port, onu_name, ont_id in session.execute(statement).tuples():
+    for olt, frame, slot, port, onu_name, ont_id in session.execute(statement):
         expected.setdefault(olt, {}).setdefault(f"{frame}/{slot}/{port}", {})[onu_name] = ont_id
     return expected
