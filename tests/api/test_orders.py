@@ -350,6 +350,52 @@ def test_district_calendar_exception_and_policy_versions(api: Api, world: dict[s
     assert (clock(late, "contact")["target_s"], clock(late, "contact")["policy_version"]) == (7200, 2)
 
 
+def test_repair_penalty_rule_is_a_versioned_policy_value(api: Api, world: dict[str, Any]) -> None:
+    misplaced = api.admin.post(
+        "/api/v1/orders/policies",
+        json={
+            "key": "seed.contact",
+            "kind": "contact",
+            "target_s": 1800,
+            "effective_from": iso(PAST),
+            "penalty_base": 30,
+        },
+    )
+    assert misplaced.status_code == 422 and misplaced.json()["errors"][0]["field"] == "body.penalty_base"
+    policy = api.admin.post(
+        "/api/v1/orders/policies",
+        json={
+            "key": "seed.repair_completion",
+            "kind": "repair_completion",
+            "target_s": 8 * 3600,
+            "effective_from": iso(PAST + timedelta(hours=12)),
+            "penalty_base": 30,
+            "penalty_rounding": "started_days",
+        },
+    )
+    assert policy.status_code == 201, policy.text
+    assert policy.json()["penalty_day_s"] == 86400 and policy.json()["penalty_measure"] == "natural"
+    listed = api.admin.get("/api/v1/orders/policies", params={"limit": 500}).json()["items"]
+    first = next(p for p in listed if p["key"] == "seed.repair_completion" and p["version"] == 1)
+    assert (first["penalty_base"], first["penalty_rounding"]) == (20, "whole_days")  # the old version stays
+
+    def late_repair(account: str, reported: datetime) -> dict[str, Any]:
+        # reported 19:00 local: 1 h that evening + 7 h next day → due next day 15:00 local (07:00 UTC)
+        order = repair(api, account, reported).json()
+        due = reported + timedelta(hours=20)
+        for action, at in (("dispatch", 1), ("contact", 2), ("arrive", 3)):
+            extra = {"technician_id": world["technician_id"]} if action == "dispatch" else {}
+            step(api, order["id"], action, reported + timedelta(minutes=at), **extra)
+        done = step(api, order["id"], "complete", due + timedelta(hours=24, minutes=1))
+        assert clock(done, "repair_completion")["due_at"].startswith(iso(due)[:16])
+        return done
+
+    before = late_repair("ACC-P1", PAST)  # judged by version 1: whole days
+    assert (before["penalty_days"], before["penalty_amount"]) == (1, 20)
+    after = late_repair("ACC-P2", PAST + timedelta(days=1))  # version 2: a begun day counts
+    assert (after["penalty_days"], after["penalty_amount"]) == (2, 60)
+
+
 def test_appointments_no_show_abnormal_return_and_reopen(api: Api, world: dict[str, Any]) -> None:
     order = install(api, world["ports"][5], account="ACC-N", created_at=iso(PAST)).json()
     oid = order["id"]

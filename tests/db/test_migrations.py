@@ -6,7 +6,7 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Engine
 from sqlmodel import SQLModel
 from typer.testing import CliRunner
@@ -72,6 +72,24 @@ def test_upgrade_is_idempotent(engine: Engine, db_url: str) -> None:
     migrate.upgrade(db_url, "head")
     migrate.upgrade(db_url, "head")
     assert migrate.current(db_url) == migrate.head()
+
+
+def test_0005_gives_existing_policies_the_penalty_rule_they_had(engine: Engine) -> None:
+    migrate.downgrade_engine(engine, "0004")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO sla_policy (created_at, key, version, kind, target_s, effective_from) "
+                "VALUES (:at, 'seed.repair_completion', 1, 'repair_completion', 28800, :at)"
+            ),
+            {"at": "2026-01-01 00:00:00+00:00"},
+        )
+    migrate.upgrade_engine(engine, "head")
+    with engine.connect() as conn:
+        row = conn.execute(
+            text("SELECT penalty_base, penalty_day_s, penalty_measure, penalty_rounding FROM sla_policy")
+        ).one()
+    assert tuple(row) == (20, 86400, "natural", "whole_days")
 
 
 def test_downgrade_to_base_and_back(engine: Engine, db_url: str) -> None:

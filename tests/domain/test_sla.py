@@ -15,6 +15,7 @@ from ponaccept.domain.sla import (
     InvalidClockInput,
     OverdueMeasure,
     Pause,
+    PenaltyRounding,
     PenaltySettings,
     arrival_check,
     default_calendar,
@@ -317,6 +318,22 @@ def test_penalty_counts_whole_natural_days_overdue(stop: datetime, days: int) ->
     assert penalty.days == days
     assert penalty.amount == 20 * days
     assert not penalty.exempt
+
+
+@pytest.mark.parametrize(
+    ("stop", "whole", "started"),
+    [
+        (sh(3, 16, 59), 0, 0),  # under one day: nothing either way (seed: from 24 h on, 含24小时)
+        (sh(3, 17), 1, 1),
+        (sh(3, 17, 1), 1, 2),  # a begun second day counts only in the started-days reading
+        (sh(4, 17), 2, 2),
+    ],
+)
+def test_penalty_rounding_is_a_setting(stop: datetime, whole: int, started: int) -> None:
+    clock = evaluate_clock(REPAIR, CAL, start=sh(2, 9), stop=stop, pauses=[], now=sh(20, 0))
+    assert repair_penalty(clock).days == whole
+    started_days = PenaltySettings(rounding=PenaltyRounding.STARTED_DAYS)
+    assert repair_penalty(clock, settings=started_days).days == started
 
 
 def test_customer_pause_after_due_is_not_penalised_overdue() -> None:

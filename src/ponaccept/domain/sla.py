@@ -46,6 +46,7 @@ __all__ = [
     "OverdueMeasure",
     "Pause",
     "PenaltyResult",
+    "PenaltyRounding",
     "PenaltySettings",
     "SlaPolicy",
     "arrival_check",
@@ -223,6 +224,21 @@ class OverdueMeasure(StrEnum):
     BUSINESS = "business"
 
 
+class PenaltyRounding(StrEnum):
+    """How overdue time becomes penalty days, once it reaches one full day (seed 001: 含24小时).
+
+    The seed says "每超24小时(一天),累加扣罚" and work-orders.md leaves two readings open (confirm with the
+    operator), so both exist and the policy row says which one applies:
+
+    ``whole_days`` (default): ``⌊overdue / day⌋`` — every *full* day overdue is charged (24 h → 1, 47 h 59 m
+    → 1, 48 h → 2). ``started_days``: ``⌈overdue / day⌉`` — every day begun is charged (24 h → 1,
+    24 h 1 s → 2). Under one day nothing is charged either way.
+    """
+
+    WHOLE_DAYS = "whole_days"
+    STARTED_DAYS = "started_days"
+
+
 class PenaltySettings(BaseModel):
     """Policy values for repair penalties (each one a setting, as work-orders.md asks)."""
 
@@ -231,6 +247,7 @@ class PenaltySettings(BaseModel):
     base: int = Field(default=20, ge=0)
     day: timedelta = Field(default=timedelta(hours=24), gt=timedelta(0))
     measure: OverdueMeasure = OverdueMeasure.NATURAL
+    rounding: PenaltyRounding = PenaltyRounding.WHOLE_DAYS
     exempt_causes: frozenset[FaultCause] = DEFAULT_PENALTY_EXEMPT_CAUSES
 
 
@@ -249,18 +266,19 @@ def repair_penalty(
     fault_cause: FaultCause | None = None,
     settings: PenaltySettings | None = None,
 ) -> PenaltyResult:
-    """Penalty for one repair clock: ``base × whole days overdue``, charged only from one full day on.
+    """Penalty for one repair clock: ``base × days overdue``, charged only from one full day on.
 
-    Reading chosen (of the two in work-orders.md): **whole days**, ``days = ⌊overdue / day⌋`` — the seed's
-    "number of whole 24-hour days overdue". Under 24 h overdue gives 0 days (nothing charged); 24 h up to
-    48 h gives 1; a partial day is never charged (⌈overdue/day⌉ would charge 2 days at 24 h + 1 s).
-    Exempt causes still report days and overdue (for audit) but an amount of 0.
+    ``settings.rounding`` picks the reading of work-orders.md (see :class:`PenaltyRounding`); the default,
+    whole days, charges 24 h up to 48 h as 1 day. Exempt causes still report days and overdue (for audit)
+    but an amount of 0.
     """
     settings = settings or PenaltySettings()
     if clock.kind is not ClockKind.REPAIR_COMPLETION:
         raise InvalidClockInput(f"penalties apply to repair completion clocks, not {clock.kind.value}")
     overdue = clock.overdue if settings.measure is OverdueMeasure.BUSINESS else clock.overdue_natural
     days = overdue // settings.day
+    if settings.rounding is PenaltyRounding.STARTED_DAYS and days >= 1 and overdue % settings.day:
+        days += 1
     exempt = fault_cause is not None and fault_cause in settings.exempt_causes
     return PenaltyResult(
         overdue=overdue, days=days, amount=0 if exempt else days * settings.base, exempt=exempt

@@ -47,7 +47,7 @@ from ponaccept.db.models import (
 )
 from ponaccept.db.repositories.orders import ensure_seed_policies
 from ponaccept.db.types import utcnow
-from ponaccept.domain.sla import Calendar, InvalidCalendar
+from ponaccept.domain.sla import Calendar, ClockKind, InvalidCalendar
 
 router = APIRouter()
 Intake = Annotated[Principal, require(Role.RESOURCE_SYSTEM)]
@@ -173,6 +173,14 @@ def create_policy(body: PolicyCreate, session: SessionDep, _admin: AdminKey) -> 
         .where(OrderSlaPolicy.key == body.key)
         .order_by(col(OrderSlaPolicy.version).desc())
     ).first()
+    penalty = {
+        name: value
+        for name in ("penalty_base", "penalty_day_s", "penalty_measure", "penalty_rounding")
+        if (value := getattr(body, name)) is not None
+    }
+    if penalty and body.kind is not ClockKind.REPAIR_COMPLETION:
+        name = next(iter(penalty))
+        raise field_error(f"body.{name}", "a penalty rule belongs to a repair_completion policy")
     if previous is not None and previous.kind is not body.kind:
         raise field_error("body.kind", f"policy {body.key!r} measures {previous.kind.value}")
     if previous is not None:
@@ -187,6 +195,7 @@ def create_policy(body: PolicyCreate, session: SessionDep, _admin: AdminKey) -> 
         target_s=body.target_s,
         calendar_id=body.calendar_id,
         effective_from=body.effective_from,
+        **penalty,
     )
     session.add(row)
     session.commit()

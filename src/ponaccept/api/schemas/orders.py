@@ -9,7 +9,7 @@ from pydantic import AwareDatetime, Field, StringConstraints, field_validator
 
 from ponaccept.api.schemas.common import TEXT_REGEX, Id, InputModel, ReadModel, Text64, Text200, enum_doc
 from ponaccept.domain.orders import AppointmentStatus, OrderEventType, OrderStatus, OrderType, UrgeChannel
-from ponaccept.domain.sla import ClockKind, FaultCause
+from ponaccept.domain.sla import ClockKind, FaultCause, OverdueMeasure, PenaltyRounding
 
 Address = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300, pattern=TEXT_REGEX)
@@ -175,12 +175,42 @@ class CalendarExceptionBody(InputModel):
     note: Text200 | None = None
 
 
+_PENALTY_ONLY_REPAIR = "Repair penalty rule (服务扣罚); only for kind repair_completion."
+
+
 class PolicyCreate(InputModel):
     key: Text64 = Field(examples=["set2.contact"])
     kind: ClockKind
     target_s: int = Field(gt=0, le=365 * 86400)
     calendar_id: Id | None = None
     effective_from: AwareDatetime
+    penalty_base: int | None = Field(
+        default=None,
+        ge=0,
+        le=100_000,
+        examples=[20],
+        description=f"Yuan per day (default 20). {_PENALTY_ONLY_REPAIR}",
+    )
+    penalty_day_s: int | None = Field(
+        default=None,
+        gt=0,
+        le=7 * 86400,
+        examples=[86400],
+        description=f"Length of a penalty day in seconds (default 86400). {_PENALTY_ONLY_REPAIR}",
+    )
+    penalty_measure: OverdueMeasure | None = Field(
+        default=None,
+        description=(
+            f"natural (wall clock minus pauses, default) or business (counted time). {_PENALTY_ONLY_REPAIR}"
+        ),
+    )
+    penalty_rounding: PenaltyRounding | None = Field(
+        default=None,
+        description=(
+            "whole_days (⌊overdue/day⌋, default) or started_days (⌈overdue/day⌉); nothing is charged under "
+            f"one day either way. {_PENALTY_ONLY_REPAIR}"
+        ),
+    )
 
 
 # --- responses --------------------------------------------------------------------------------------------
@@ -225,6 +255,10 @@ class PolicyRead(ReadModel):
     calendar_id: int | None
     effective_from: datetime
     effective_to: datetime | None
+    penalty_base: int
+    penalty_day_s: int
+    penalty_measure: OverdueMeasure
+    penalty_rounding: PenaltyRounding
 
 
 class OrderRead(ReadModel):

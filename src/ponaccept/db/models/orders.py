@@ -8,7 +8,7 @@ The derived copies exist so metrics run as plain SQL over indexed columns instea
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import JSON, CheckConstraint, Index, UniqueConstraint
@@ -16,7 +16,7 @@ from sqlmodel import Field, SQLModel
 
 from ponaccept.db.models.base import CreatedAt, Timestamps, enum_field, utc_field
 from ponaccept.domain.orders import AppointmentStatus, OrderEventType, OrderStatus, OrderType, UrgeChannel
-from ponaccept.domain.sla import ClockKind, FaultCause
+from ponaccept.domain.sla import ClockKind, FaultCause, OverdueMeasure, PenaltyRounding, PenaltySettings
 
 
 class OrderCalendar(CreatedAt, table=True):
@@ -57,6 +57,7 @@ class OrderSlaPolicy(CreatedAt, table=True):
         UniqueConstraint("key", "version"),
         CheckConstraint("version >= 1", name="version_positive"),
         CheckConstraint("target_s > 0", name="target_positive"),
+        CheckConstraint("penalty_base >= 0 AND penalty_day_s > 0", name="penalty_valid"),
         Index("ix_sla_policy_kind_effective", "kind", "effective_from"),
     )
 
@@ -68,6 +69,20 @@ class OrderSlaPolicy(CreatedAt, table=True):
     calendar_id: int | None = Field(default=None, foreign_key="calendar.id", description="NULL: district's")
     effective_from: datetime = utc_field()
     effective_to: datetime | None = utc_field(nullable=True)
+    # Repair penalty rule (seed 001 服务扣罚), versioned with the time limit it belongs to; only
+    # repair_completion policies use it.
+    penalty_base: int = Field(default=20, ge=0, description="yuan per penalty day")
+    penalty_day_s: int = Field(default=86400, gt=0, description="length of a penalty day in seconds")
+    penalty_measure: OverdueMeasure = enum_field(OverdueMeasure, default=OverdueMeasure.NATURAL)
+    penalty_rounding: PenaltyRounding = enum_field(PenaltyRounding, default=PenaltyRounding.WHOLE_DAYS)
+
+    def penalty_settings(self) -> PenaltySettings:
+        return PenaltySettings(
+            base=self.penalty_base,
+            day=timedelta(seconds=self.penalty_day_s),
+            measure=self.penalty_measure,
+            rounding=self.penalty_rounding,
+        )
 
 
 class Team(CreatedAt, table=True):

@@ -260,7 +260,9 @@ def refresh_clocks(session: Session, order: WorkOrder, facts: OrderFacts, now: d
         session.add(row)
         result.append(row)
         if span.kind is ClockKind.REPAIR_COMPLETION:
-            penalty = repair_penalty(clock, fault_cause=order.fault_cause)
+            penalty = repair_penalty(
+                clock, fault_cause=order.fault_cause, settings=policy_row.penalty_settings()
+            )
             order.penalty_exempt = penalty.exempt
             order.penalty_days, order.penalty_amount = penalty.days, penalty.amount
             session.add(order)
