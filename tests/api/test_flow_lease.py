@@ -14,17 +14,23 @@ from ponaccept.api.services.revocation import sweep_expired_leases
 from ponaccept.api.workers import BackgroundLoop
 from ponaccept.config import Settings
 from ponaccept.db.models import (
+    Account,
     Activation,
     CvlanAllocation,
     CvlanPool,
     CvlanStatus,
+    District,
     Job,
     JobStatus,
     OutboxEvent,
+    SlaClock,
+    WorkOrder,
 )
 from ponaccept.db.repositories import cvlans
+from ponaccept.db.repositories.orders import insert_order
 from ponaccept.db.types import utcnow
 from ponaccept.domain.choices import ActivationStatus
+from ponaccept.domain.orders import OrderType
 from ponaccept.jobs.activation_jobs import finish_revocations
 from ponaccept.jobs.runtime import JobRuntime
 from ponaccept.netops.operations import OnuOutcome, Status
@@ -141,3 +147,35 @@ def test_background_loop_sweeps_at_its_interval(engine: Engine) -> None:
     assert len(executor.submitted) == 1
     loop.tick(later)
     assert len(executor.submitted) == 2
+
+
+def test_background_loop_brings_running_order_clocks_up_to_now(engine: Engine) -> None:
+    created = utcnow() - timedelta(days=8)
+    with Session(engine) as session:
+        district = District(name="sweep-city", mobile_team_threshold=40, emergency_team_threshold=60)
+        session.add(district)
+        session.flush()
+        assert district.id is not None
+        account = Account(account_no="SWEEP-1", district_id=district.id, address="1 Road")
+        session.add(account)
+        session.flush()
+        assert account.id is not None
+        order = WorkOrder(
+            no="SWEEP-1",
+            type=OrderType.INSTALL,
+            account_id=account.id,
+            district_id=district.id,
+            address="1 Road",
+            created_at=created,
+        )
+        insert_order(session, order, now=created)
+        session.commit()
+        order_id = order.id
+    loop = BackgroundLoop(JobRuntime(engine=engine, settings=Settings()), FakeExecutor(), sweep=True)
+    now = utcnow()
+    loop.tick(now)
+    with Session(engine) as session:
+        clock = session.exec(select(SlaClock).where(SlaClock.order_id == order_id)).one()
+        # eight days at 12 counted hours a day: far past the 72 h install limit, and the snapshot says so
+        assert clock.breached and clock.elapsed_business_s > 72 * 3600
+        assert clock.evaluated_at is not None and abs((clock.evaluated_at - now).total_seconds()) < 1

@@ -127,3 +127,20 @@ def test_bad_header_is_refused(engine: Engine, db_url: str, tmp_path: Path) -> N
     code, output = _invoke(db_url, path)
     assert code == 1
     assert "missing column account_no" in output and "unknown column colour" in output
+
+
+def test_sweep_brings_an_imported_open_order_up_to_now(engine: Engine, db_url: str, tmp_path: Path) -> None:
+    ports = _seed(engine)
+    path = _write(tmp_path, f"I-9,install,ACC-9,city,1 Road,2026-10-05T19:00+08:00,,,{ports[0]},,,,,,,,")
+    assert _invoke(db_url, path)[0] == 0
+    with Session(engine) as session:  # make the snapshot stale, as if taken on the day of the order
+        stale = session.exec(select(SlaClock)).one()
+        stale.breached, stale.elapsed_business_s, stale.overdue_s = False, 3600.0, 0.0
+        session.add(stale)
+        session.commit()
+    result = runner.invoke(app, ["orders", "sweep", "--database-url", db_url, "--batch-size", "1"])
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert "1 order(s)" in result.stdout
+    with Session(engine) as session:
+        after = session.exec(select(SlaClock)).one()
+        assert after.running and after.breached and after.elapsed_business_s > 72 * 3600

@@ -171,6 +171,38 @@ def test_deferral_pauses_clock_and_pause_rows_follow(session: Session) -> None:
     assert pause.end_at == later and order.status is S.CREATED
 
 
+def test_sweep_in_batches_equals_a_rebuild_and_skips_stopped_clocks(session: Session) -> None:
+    opened = [_order(session, no=f"SW-{k}") for k in range(5)]
+    done = _order(session, T.REPAIR, no="SW-done")
+    for event, minutes in ((E.DISPATCH, 10), (E.CONTACT, 20), (E.ARRIVE, 30), (E.COMPLETE, 40)):
+        append_event(
+            session, done, event, T0 + timedelta(minutes=minutes), now=T0 + timedelta(minutes=minutes)
+        )
+    append_event(
+        session,
+        opened[2],
+        E.DEFER,
+        T0 + timedelta(minutes=30),
+        now=T0 + timedelta(minutes=30),
+        reason="away",
+        payload={"resume_date": "2026-11-09"},
+    )
+    session.commit()
+    later = T0 + timedelta(days=2, hours=3)  # 11-04 22:00 local, after that day's window
+    stopped_before = _snapshot(session, done)
+
+    assert recompute_open_orders(session, later, batch_size=2, commit=True) == 5
+    swept = {o.no: _snapshot(session, o) for o in opened}
+    assert _snapshot(session, done) == stopped_before  # a stopped clock is not touched
+    running = session.exec(select(SlaClock).where(SlaClock.order_id == opened[0].id)).one()
+    assert running.elapsed_business_s == (1 + 12 + 12) * 3600 and running.evaluated_at == later
+    paused = session.exec(select(SlaClock).where(SlaClock.order_id == opened[2].id)).one()
+    assert paused.paused and paused.elapsed_business_s == 30 * 60
+    for order in opened:
+        recompute_order(session, order, later)
+        assert _snapshot(session, order) == swept[order.no], order.no
+
+
 def test_policy_snapshot_survives_a_new_version(session: Session) -> None:
     order = _order(session, no="W-5")
     dispatched = T0 + timedelta(hours=13)

@@ -4,8 +4,10 @@
 creates the job runtime and the executor (``settings.executor``: in-process thread pool, or Celery),
 puts them on ``app.state`` (``job_runtime``, ``executor``), runs the crash recovery
 (``services.recovery``) and starts one daemon thread that, every few seconds, delivers due webhooks
-and sweeps expired leases (in Celery mode too: the revoke jobs then go to the workers; several API
-processes may sweep at once — the sweep takes its rows with ``FOR UPDATE SKIP LOCKED``).
+sweeps expired leases (in Celery mode too: the revoke jobs then go to the workers; several API
+processes may sweep at once — the sweep takes its rows with ``FOR UPDATE SKIP LOCKED``) and, less often,
+brings the running SLA clocks of open work orders up to now (their breach flags and counted age feed the
+backlog metrics; the clock sweep locks its orders the same way).
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from datetime import datetime
 
 from fastapi import FastAPI
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 
 from ponaccept.api.services.recovery import recover_interrupted
 from ponaccept.api.services.revocation import sweep_expired_leases
 from ponaccept.api.services.workflow_settings import get_workflow_settings
 from ponaccept.config import ExecutorKind, Settings
+from ponaccept.db.repositories.orders import recompute_open_orders
 from ponaccept.db.types import utcnow
 from ponaccept.jobs.devices import DeviceAccess
 from ponaccept.jobs.executor import Executor, InProcessExecutor
@@ -43,7 +47,8 @@ def make_executor(runtime: JobRuntime, settings: Settings) -> Executor:
 
 
 class BackgroundLoop:
-    """One thread: webhook delivery every ``outbox_s``, lease sweep every ``sweep_s`` (if enabled)."""
+    """One thread: webhook delivery every ``outbox_s``, lease sweep every ``sweep_s`` and clock sweep every
+    ``clock_sweep_s`` (both sweeps only if ``sweep``)."""
 
     def __init__(self, runtime: JobRuntime, executor: Executor, *, sweep: bool) -> None:
         workflow = get_workflow_settings()
@@ -52,6 +57,8 @@ class BackgroundLoop:
         self.sweep = sweep
         self.outbox_s = workflow.outbox_interval_s
         self.sweep_s = workflow.sweep_interval_s
+        self.clock_sweep_s = workflow.clock_sweep_interval_s
+        self._last_clock_sweep: datetime | None = None
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._main, name="ponaccept-background", daemon=True)
         self._last_sweep: datetime | None = None
@@ -70,6 +77,14 @@ class BackgroundLoop:
         ):
             self._last_sweep = now
             sweep_expired_leases(self.runtime.engine, self.executor, now)
+        if self.sweep and (
+            self._last_clock_sweep is None
+            or (now - self._last_clock_sweep).total_seconds() >= self.clock_sweep_s
+        ):
+            self._last_clock_sweep = now
+            with Session(self.runtime.engine) as session:
+                touched = recompute_open_orders(session, now, commit=True)
+            log.info("clock sweep: %d open order(s) brought up to %s", touched, now.isoformat())
 
     def _main(self) -> None:
         while not self._stop.wait(self.outbox_s):

@@ -1,4 +1,4 @@
-"""``ponaccept orders``: work-order commands (``import`` here; ``metrics`` from ``cli.order_metrics``).
+"""``ponaccept orders``: work-order commands (``import``, ``sweep``; ``metrics`` from ``cli.order_metrics``).
 
 ``import`` back-fills orders from CSV (columns in :data:`COLUMNS`, documented in docs/orders.md). It is
 all-or-nothing: every row is parsed and checked first (types, times with offsets, order of the times,
@@ -26,6 +26,7 @@ from ponaccept.cli.order_metrics import metrics
 from ponaccept.config import get_settings
 from ponaccept.db.engine import make_engine
 from ponaccept.db.models import District, Technician
+from ponaccept.db.repositories.orders import recompute_open_orders
 from ponaccept.db.types import utcnow
 from ponaccept.domain.errors import DomainError
 from ponaccept.domain.order_facts import DEFAULT_SKEW
@@ -266,3 +267,19 @@ def import_command(
     finally:
         engine.dispose()
     out.print(f"imported {count} order(s)")
+
+
+@app.command("sweep")
+def sweep_command(
+    database_url: str | None = typer.Option(None, help="Override PONACCEPT_DATABASE_URL."),
+    batch_size: int = typer.Option(500, min=1, max=10_000, help="Orders per transaction."),
+) -> None:
+    """Bring every running SLA clock up to now (the service does this every few minutes; run it before
+    ``orders metrics`` when no service is running, e.g. from cron)."""
+    engine = make_engine(database_url or get_settings().database_url)
+    try:
+        with Session(engine) as session:
+            count = recompute_open_orders(session, utcnow(), batch_size=batch_size, commit=True)
+    finally:
+        engine.dispose()
+    out.print(f"refreshed the running clocks of {count} order(s)")

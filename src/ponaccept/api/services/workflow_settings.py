@@ -29,6 +29,9 @@ class WorkflowSettings(BaseSettings):
     default_cvlan_end: int = Field(default=3999, ge=1, le=4094)
     sweep_interval_s: float = Field(default=60.0, gt=0, description="Lease sweeper period (in-process mode).")
     outbox_interval_s: float = Field(default=2.0, gt=0, description="Webhook delivery worker period.")
+    clock_sweep_interval_s: float = Field(
+        default=300.0, gt=0, description="Period of the SLA clock sweep (running clocks brought up to now)."
+    )
     line_test_max_samples: int = Field(default=20, ge=1)
     line_test_max_duration_s: float = Field(default=120.0, gt=0)
 

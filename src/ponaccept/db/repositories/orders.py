@@ -199,19 +199,36 @@ def write_facts(session: Session, order: WorkOrder, facts: OrderFacts) -> None:
 # --- clocks -----------------------------------------------------------------------------------------------
 
 
-def district_calendar(session: Session, district_id: int) -> Calendar:
-    district = session.get(District, district_id)
-    if district is None:
-        raise NotFound(f"district {district_id} does not exist")
-    return load_calendar(session, district.calendar_id)
+def refresh_clocks(
+    session: Session,
+    order: WorkOrder,
+    facts: OrderFacts,
+    now: datetime,
+    *,
+    clocks: Sequence[SlaClock] | None = None,
+    calendars: dict[int | None, Calendar] | None = None,
+) -> list[SlaClock]:
+    """Recompute every clock of the order at ``now`` and upsert the ``sla_clock`` rows (plus penalties).
 
-
-def refresh_clocks(session: Session, order: WorkOrder, facts: OrderFacts, now: datetime) -> list[SlaClock]:
-    """Recompute every clock of the order at ``now`` and upsert the ``sla_clock`` rows (plus penalties)."""
+    ``clocks`` (the order's current rows) and ``calendars`` (a cache by calendar id, ``None`` = default)
+    let a batch caller save the per-order queries.
+    """
     assert order.id is not None
-    existing = {c.kind: c for c in session.exec(select(SlaClock).where(SlaClock.order_id == order.id)).all()}
+    if clocks is None:
+        clocks = session.exec(select(SlaClock).where(SlaClock.order_id == order.id)).all()
+    existing = {c.kind: c for c in clocks}
     spans = clock_spans(facts)
-    calendar = district_calendar(session, order.district_id)
+    cache: dict[int | None, Calendar] = {} if calendars is None else calendars
+
+    def calendar_of(calendar_id: int | None) -> Calendar:
+        if calendar_id not in cache:
+            cache[calendar_id] = load_calendar(session, calendar_id)
+        return cache[calendar_id]
+
+    district = session.get(District, order.district_id)
+    if district is None:
+        raise NotFound(f"district {order.district_id} does not exist")
+    calendar = calendar_of(district.calendar_id)
     result: list[SlaClock] = []
     for span in spans:
         row = existing.pop(span.kind, None)
@@ -221,9 +238,7 @@ def refresh_clocks(session: Session, order: WorkOrder, facts: OrderFacts, now: d
             else policy_at(session, span.kind, span.start)
         )
         assert policy_row is not None and policy_row.id is not None
-        clock_calendar = (
-            calendar if policy_row.calendar_id is None else load_calendar(session, policy_row.calendar_id)
-        )
+        clock_calendar = calendar if policy_row.calendar_id is None else calendar_of(policy_row.calendar_id)
         at = max(now, span.start, span.stop or span.start)
         clock = evaluate_clock(
             to_domain_policy(policy_row),
@@ -402,14 +417,49 @@ def recompute_order(session: Session, order: WorkOrder, now: datetime) -> OrderF
     return facts
 
 
-def recompute_open_orders(session: Session, now: datetime) -> int:
-    """Refresh every running clock at ``now`` (the periodic sweep); returns how many orders were touched."""
-    ids = session.exec(select(SlaClock.order_id).where(col(SlaClock.running).is_(True)).distinct()).all()
-    for order_id in ids:
-        order = session.get(WorkOrder, order_id)
-        assert order is not None and order.id is not None
-        refresh_clocks(session, order, facts_from_row(order, order_pauses(session, order.id)), now)
-    return len(ids)
+def recompute_open_orders(
+    session: Session, now: datetime, *, batch_size: int = 500, commit: bool = False
+) -> int:
+    """Refresh every running clock at ``now`` (the periodic sweep); returns how many orders were touched.
+
+    Orders go in batches of ``batch_size`` by id: one query each for the batch's orders, pauses and
+    clocks, calendars cached, so the cost per order is the clock arithmetic and the row writes.
+    ``commit`` commits after each batch (the service's sweep: no transaction spans 100k orders). The
+    batch's orders are locked with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL: an order that an event is
+    being appended to right now is skipped — that event refreshes its clocks itself.
+    """
+    touched, after = 0, 0
+    calendars: dict[int | None, Calendar] = {}
+    while True:
+        ids = session.exec(
+            select(SlaClock.order_id)
+            .where(col(SlaClock.running).is_(True), col(SlaClock.order_id) > after)
+            .distinct()
+            .order_by(col(SlaClock.order_id))
+            .limit(batch_size)
+        ).all()
+        if not ids:
+            return touched
+        after = ids[-1]
+        orders = session.exec(
+            select(WorkOrder).where(col(WorkOrder.id).in_(ids)).with_for_update(skip_locked=True)
+        ).all()
+        pauses: dict[int, list[OrderPause]] = {}
+        for pause in session.exec(
+            select(OrderPause).where(col(OrderPause.order_id).in_(ids)).order_by(col(OrderPause.id))
+        ):
+            pauses.setdefault(pause.order_id, []).append(pause)
+        clocks: dict[int, list[SlaClock]] = {}
+        for row in session.exec(select(SlaClock).where(col(SlaClock.order_id).in_(ids))):
+            clocks.setdefault(row.order_id, []).append(row)
+        for order in orders:
+            assert order.id is not None
+            facts = facts_from_row(order, pauses.get(order.id, []))
+            refresh_clocks(session, order, facts, now, clocks=clocks.get(order.id, []), calendars=calendars)
+        touched += len(orders)
+        if commit:
+            session.commit()
+            calendars.clear()  # an admin may have edited a calendar meanwhile
 
 
 # --- repeat repairs and attribution -----------------------------------------------------------------------
