@@ -8,6 +8,9 @@
    team, technician) and times each.
 3. Baseline in the same run: fetches the rows the same figures need and computes them in Python; reports
    fetch + compute time and the ratio to SQL, and checks that both give the same numbers.
+4. The SLA clock sweep (``recompute_open_orders``, batched) over every open order, against the per-order
+   loop it replaced (one order, its pauses and its clocks fetched one by one) on the first
+   ``--sweep-sample`` open orders; reports orders/s for both and the ratio.
 
 Run: ``.venv/bin/python bench/orders_metrics.py [--orders 1000000]``. Database:
 ``PONACCEPT_BENCH_POSTGRES_URL`` (default ``postgresql+psycopg://postgres@127.0.0.1:5432/test``). The schema
@@ -522,10 +525,46 @@ def timed(action: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - started, value
 
 
+def sweep_bench(engine: Any, sample: int) -> None:
+    """Section 4: the batched clock sweep vs the per-order loop, both at the same instant."""
+    from sqlmodel import col, select
+
+    from ponaccept.db.models import SlaClock, WorkOrder
+    from ponaccept.db.repositories.orders import (
+        facts_from_row,
+        order_pauses,
+        recompute_open_orders,
+        refresh_clocks,
+    )
+
+    now = datetime.fromtimestamp(AS_OF, UTC)
+    with Session(engine) as session:
+        ids = session.exec(
+            select(SlaClock.order_id).where(col(SlaClock.running).is_(True)).distinct().order_by("order_id")
+        ).all()
+        started = time.perf_counter()
+        for order_id in ids[:sample]:  # the loop recompute_open_orders used to be
+            order = session.get(WorkOrder, order_id)
+            assert order is not None and order.id is not None
+            refresh_clocks(session, order, facts_from_row(order, order_pauses(session, order.id)), now)
+        session.commit()
+        loop_s = time.perf_counter() - started
+    with Session(engine) as session:
+        sweep_s, touched = timed(lambda: recompute_open_orders(session, now, commit=True))
+    loop_rate, sweep_rate = min(sample, len(ids)) / loop_s, touched / sweep_s
+    print()
+    print(f"clock sweep at {now:%Y-%m-%d %H:%M} UTC over {len(ids):,} orders with running clocks:")
+    print(f"  per-order loop (first {min(sample, len(ids)):,}): {loop_rate:,.0f} orders/s")
+    print(f"  batched sweep (all {touched:,}, 500 per transaction): {sweep_s:.1f} s", end=" ")
+    print(f"= {sweep_rate:,.0f} orders/s")
+    print(f"  ratio {sweep_rate / loop_rate:.1f}×")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--orders", type=int, default=1_000_000)
     parser.add_argument("--accounts", type=int, default=400_000)
+    parser.add_argument("--sweep-sample", type=int, default=2_000)
     args = parser.parse_args()
     base = os.environ.get("PONACCEPT_BENCH_POSTGRES_URL", DEFAULT_URL)
     schema = f"bench_orders_{secrets.token_hex(4)}"
@@ -579,6 +618,7 @@ def main() -> None:
                 f"Python fetch+compute {python_s:.2f} s (compute {compute[key]:.2f} s) | "
                 f"ratio {python_s / sql_times[key]:.1f}× | {status}"
             )
+        sweep_bench(engine, args.sweep_sample)
     finally:
         engine.dispose()
         with admin.begin() as conn:
