@@ -536,17 +536,22 @@ def sweep_bench(engine: Any, sample: int) -> None:
         recompute_open_orders,
         refresh_clocks,
     )
+    from ponaccept.domain.errors import DomainError
 
     now = datetime.fromtimestamp(AS_OF, UTC)
     with Session(engine) as session:
         ids = session.exec(
             select(SlaClock.order_id).where(col(SlaClock.running).is_(True)).distinct().order_by("order_id")
         ).all()
-        started = time.perf_counter()
+        started, loop_skipped = time.perf_counter(), 0
         for order_id in ids[:sample]:  # the loop recompute_open_orders used to be
             order = session.get(WorkOrder, order_id)
             assert order is not None and order.id is not None
-            refresh_clocks(session, order, facts_from_row(order, order_pauses(session, order.id)), now)
+            try:
+                refresh_clocks(session, order, facts_from_row(order, order_pauses(session, order.id)), now)
+            except DomainError:  # generated rows the domain refuses (see the note printed below)
+                loop_skipped += 1
+                session.expire_all()
         session.commit()
         loop_s = time.perf_counter() - started
     with Session(engine) as session:
@@ -558,6 +563,10 @@ def sweep_bench(engine: Any, sample: int) -> None:
     print(f"  batched sweep (all {touched:,}, 500 per transaction): {sweep_s:.1f} s", end=" ")
     print(f"= {sweep_rate:,.0f} orders/s")
     print(f"  ratio {sweep_rate / loop_rate:.1f}×")
+    print(
+        f"  skipped as unevaluable: {len(ids) - touched:,} by the sweep, {loop_skipped:,} by the loop "
+        "(the generator writes rows directly, not through the domain, and some contradict it)"
+    )
 
 
 def main() -> None:

@@ -203,6 +203,23 @@ def test_sweep_in_batches_equals_a_rebuild_and_skips_stopped_clocks(session: Ses
         assert _snapshot(session, order) == swept[order.no], order.no
 
 
+def test_one_unevaluable_order_does_not_stop_the_sweep(session: Session) -> None:
+    orders = [_order(session, no=f"BAD-{k}") for k in range(3)]
+    broken = orders[1]
+    for event, minutes in ((E.DISPATCH, 10), (E.CONTACT, 20), (E.ARRIVE, 30)):
+        at = T0 + timedelta(minutes=minutes)
+        append_event(session, broken, event, at, now=at)
+    assert broken.arrived_at is not None
+    broken.completed_at = broken.arrived_at - timedelta(hours=1)  # corrupt: completed before arrival
+    session.add(broken)
+    session.commit()
+    later = T0 + timedelta(days=1)
+    assert recompute_open_orders(session, later, batch_size=10, commit=True) == 2
+    for order in (orders[0], orders[2]):
+        clock = session.exec(select(SlaClock).where(SlaClock.order_id == order.id)).one()
+        assert clock.evaluated_at == later  # refreshed despite the broken neighbour in its batch
+
+
 def test_policy_snapshot_survives_a_new_version(session: Session) -> None:
     order = _order(session, no="W-5")
     dispatched = T0 + timedelta(hours=13)

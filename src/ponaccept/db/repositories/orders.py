@@ -13,6 +13,7 @@ policy change mid-flight never changes a running clock's target or drops its pau
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
@@ -36,6 +37,7 @@ from ponaccept.db.models import (
 )
 from ponaccept.db.repositories.errors import NotFound
 from ponaccept.domain.choices import ProjectStatus
+from ponaccept.domain.errors import DomainError
 from ponaccept.domain.order_facts import (
     EventFact,
     InvalidOrderTime,
@@ -56,6 +58,8 @@ from ponaccept.domain.sla import (
     repair_penalty,
     seed_policies,
 )
+
+log = logging.getLogger(__name__)
 
 REPEAT_WINDOW = timedelta(days=30)
 """A repair is a repeat when the account had another repair completed this long before the report."""
@@ -420,15 +424,18 @@ def recompute_order(session: Session, order: WorkOrder, now: datetime) -> OrderF
 def recompute_open_orders(
     session: Session, now: datetime, *, batch_size: int = 500, commit: bool = False
 ) -> int:
-    """Refresh every running clock at ``now`` (the periodic sweep); returns how many orders were touched.
+    """Refresh every running clock at ``now`` (the periodic sweep); returns how many orders were refreshed.
 
     Orders go in batches of ``batch_size`` by id: one query each for the batch's orders, pauses and
     clocks, calendars cached, so the cost per order is the clock arithmetic and the row writes.
     ``commit`` commits after each batch (the service's sweep: no transaction spans 100k orders). The
     batch's orders are locked with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL: an order that an event is
     being appended to right now is skipped — that event refreshes its clocks itself.
+
+    One order whose stored facts cannot be evaluated (a domain error) must not stop the sweep for all
+    the others: its batch is redone order by order inside savepoints, the order is logged and skipped.
     """
-    touched, after = 0, 0
+    refreshed, after = 0, 0
     calendars: dict[int | None, Calendar] = {}
     while True:
         ids = session.exec(
@@ -439,27 +446,43 @@ def recompute_open_orders(
             .limit(batch_size)
         ).all()
         if not ids:
-            return touched
+            return refreshed
         after = ids[-1]
-        orders = session.exec(
-            select(WorkOrder).where(col(WorkOrder.id).in_(ids)).with_for_update(skip_locked=True)
-        ).all()
-        pauses: dict[int, list[OrderPause]] = {}
-        for pause in session.exec(
-            select(OrderPause).where(col(OrderPause.order_id).in_(ids)).order_by(col(OrderPause.id))
-        ):
-            pauses.setdefault(pause.order_id, []).append(pause)
-        clocks: dict[int, list[SlaClock]] = {}
-        for row in session.exec(select(SlaClock).where(col(SlaClock.order_id).in_(ids))):
-            clocks.setdefault(row.order_id, []).append(row)
-        for order in orders:
-            assert order.id is not None
-            facts = facts_from_row(order, pauses.get(order.id, []))
-            refresh_clocks(session, order, facts, now, clocks=clocks.get(order.id, []), calendars=calendars)
-        touched += len(orders)
+        try:
+            with session.begin_nested():
+                refreshed += _refresh_batch(session, list(ids), now, calendars)
+        except DomainError:
+            for order_id in ids:
+                try:
+                    with session.begin_nested():
+                        refreshed += _refresh_batch(session, [order_id], now, calendars)
+                except DomainError as exc:
+                    log.warning("clock sweep skipped order %s: %s", order_id, exc)
         if commit:
             session.commit()
             calendars.clear()  # an admin may have edited a calendar meanwhile
+
+
+def _refresh_batch(
+    session: Session, ids: list[int], now: datetime, calendars: dict[int | None, Calendar]
+) -> int:
+    orders = session.exec(
+        select(WorkOrder).where(col(WorkOrder.id).in_(ids)).with_for_update(skip_locked=True)
+    ).all()
+    pauses: dict[int, list[OrderPause]] = {}
+    for pause in session.exec(
+        select(OrderPause).where(col(OrderPause.order_id).in_(ids)).order_by(col(OrderPause.id))
+    ):
+        pauses.setdefault(pause.order_id, []).append(pause)
+    clocks: dict[int, list[SlaClock]] = {}
+    for row in session.exec(select(SlaClock).where(col(SlaClock.order_id).in_(ids))):
+        clocks.setdefault(row.order_id, []).append(row)
+    for order in orders:
+        assert order.id is not None
+        facts = facts_from_row(order, pauses.get(order.id, []))
+        refresh_clocks(session, order, facts, now, clocks=clocks.get(order.id, []), calendars=calendars)
+    session.flush()
+    return len(orders)
 
 
 # --- repeat repairs and attribution -----------------------------------------------------------------------
