@@ -117,9 +117,10 @@ def generate(n: int, accounts: int, rng: random.Random) -> list[Order]:
                 tech=tech + 1,
                 account=rng.randrange(accounts) + 1,
                 created=created,
-                dispatched=dispatched if dispatched <= AS_OF else None,
-                contacted=contacted if contacted <= AS_OF else None,
-                arrived=arrived if arrived <= AS_OF else None,
+                # a cancelled order was cancelled 10 minutes after creation, before any dispatch
+                dispatched=dispatched if dispatched <= AS_OF and status != "cancelled" else None,
+                contacted=contacted if contacted <= AS_OF and status != "cancelled" else None,
+                arrived=arrived if arrived <= AS_OF and status != "cancelled" else None,
                 completed=completed if status in ("closed", "completed") else None,
                 status=status,
             )
@@ -134,7 +135,7 @@ def business(seconds: int) -> int:
 
 def clocks_of(o: Order) -> Iterator[tuple[str, int, int | None, int]]:
     """(kind, start, stop, elapsed) of each clock the order has."""
-    stop_of = o.completed
+    stop_of = o.created + 600 if o.status == "cancelled" else o.completed  # cancelling stops the clocks
     if o.kind == "install":
         yield "install_completion", o.created, stop_of, business((stop_of or AS_OF) - o.created)
         if o.arrived is not None:
@@ -526,7 +527,12 @@ def timed(action: Callable[[], Any]) -> tuple[float, Any]:
 
 
 def sweep_bench(engine: Any, sample: int) -> None:
-    """Section 4: the batched clock sweep vs the per-order loop, both at the same instant."""
+    """Section 4: the batched clock sweep vs the per-order loop it replaced.
+
+    Each pass runs one hour after the previous one, so every pass rewrites every running clock (at one
+    instant a second pass would find nothing to change). Loop, sweep, loop: the baseline is the faster
+    of the two loops, so the sweep gets no advantage from a warm cache.
+    """
     from sqlmodel import col, select
 
     from ponaccept.db.models import SlaClock, WorkOrder
@@ -538,35 +544,45 @@ def sweep_bench(engine: Any, sample: int) -> None:
     )
     from ponaccept.domain.errors import DomainError
 
-    now = datetime.fromtimestamp(AS_OF, UTC)
+    start = datetime.fromtimestamp(AS_OF, UTC)
     with Session(engine) as session:
         ids = session.exec(
             select(SlaClock.order_id).where(col(SlaClock.running).is_(True)).distinct().order_by("order_id")
         ).all()
-        started, loop_skipped = time.perf_counter(), 0
-        for order_id in ids[:sample]:  # the loop recompute_open_orders used to be
-            order = session.get(WorkOrder, order_id)
-            assert order is not None and order.id is not None
-            try:
-                refresh_clocks(session, order, facts_from_row(order, order_pauses(session, order.id)), now)
-            except DomainError:  # generated rows the domain refuses (see the note printed below)
-                loop_skipped += 1
-                session.expire_all()
-        session.commit()
-        loop_s = time.perf_counter() - started
+    sampled = ids[:sample]
+
+    def loop(now: datetime) -> tuple[float, int]:
+        skipped = 0
+        with Session(engine) as session:
+            started = time.perf_counter()
+            for order_id in sampled:  # the loop recompute_open_orders used to be
+                order = session.get(WorkOrder, order_id)
+                assert order is not None and order.id is not None
+                facts = facts_from_row(order, order_pauses(session, order.id))
+                try:
+                    refresh_clocks(session, order, facts, now)
+                except DomainError:  # rows the domain refuses are skipped, as the sweep does
+                    skipped += 1
+                    session.expire_all()
+            session.commit()
+            return len(sampled) / (time.perf_counter() - started), skipped
+
+    first_rate, loop_skipped = loop(start)
     with Session(engine) as session:
-        sweep_s, touched = timed(lambda: recompute_open_orders(session, now, commit=True))
-    loop_rate, sweep_rate = min(sample, len(ids)) / loop_s, touched / sweep_s
+        sweep_s, touched = timed(
+            lambda: recompute_open_orders(session, start + timedelta(hours=1), commit=True)
+        )
+    second_rate, _ = loop(start + timedelta(hours=2))
+    loop_rate, sweep_rate = max(first_rate, second_rate), touched / sweep_s
     print()
-    print(f"clock sweep at {now:%Y-%m-%d %H:%M} UTC over {len(ids):,} orders with running clocks:")
-    print(f"  per-order loop (first {min(sample, len(ids)):,}): {loop_rate:,.0f} orders/s")
-    print(f"  batched sweep (all {touched:,}, 500 per transaction): {sweep_s:.1f} s", end=" ")
-    print(f"= {sweep_rate:,.0f} orders/s")
-    print(f"  ratio {sweep_rate / loop_rate:.1f}×")
+    print(f"clock sweep over {len(ids):,} orders with running clocks (passes one hour apart):")
     print(
-        f"  skipped as unevaluable: {len(ids) - touched:,} by the sweep, {loop_skipped:,} by the loop "
-        "(the generator writes rows directly, not through the domain, and some contradict it)"
+        f"  per-order loop on the first {len(sampled):,}: {first_rate:,.0f} then {second_rate:,.0f} orders/s"
     )
+    print(f"  batched sweep on all {touched:,} (500 per transaction): {sweep_s:.1f} s", end=" ")
+    print(f"= {sweep_rate:,.0f} orders/s")
+    print(f"  ratio to the faster loop {sweep_rate / loop_rate:.1f}×")
+    print(f"  skipped as unevaluable: {len(ids) - touched:,} by the sweep, {loop_skipped:,} by the loop")
 
 
 def main() -> None:
