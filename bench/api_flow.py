@@ -155,6 +155,20 @@ def southbound_bound(engine: Any) -> tuple[float, dict[str, float]]:
     return max(per_olt.values(), default=0.0), per_olt
 
 
+def outcome_counts(engine: Any) -> str:
+    """How the flow ended: activation statuses, line-test verdicts, project statuses (failures show here)."""
+    with Session(engine) as session:
+        parts = []
+        for label, column in (
+            ("activations", Activation.status),
+            ("line tests", LineTest.verdict),
+            ("projects", Project.status),
+        ):
+            rows = session.exec(select(column, func.count()).group_by(column)).all()
+            parts.append(f"{label}: " + ", ".join(f"{value} {count}" for value, count in sorted(rows)))
+    return "; ".join(parts)
+
+
 def top_up_line_tests(engine: Any, target: int) -> int:
     with session_scope(engine) as session:
         have = session.exec(select(func.count()).select_from(LineTest)).one()
@@ -231,6 +245,7 @@ def main() -> None:
                 + ")"
             )
             print(f"  wall / bound         {wall / bound if bound else float('nan'):8.2f}")
+            print(f"  outcomes             {outcome_counts(engine)}")
             added = top_up_line_tests(engine, args.line_tests)
             print(
                 f"latency with {args.line_tests} stored line tests ({added} synthetic), "

@@ -44,6 +44,22 @@ T = TypeVar("T")
 NORNIR_PLATFORM = {"huawei": "huawei_smartax", "zte": "zte_zxros"}
 
 
+class _PeerGoneFilter(logging.Filter):
+    """Drop asyncio's "socket.send() raised exception." warnings.
+
+    asyncio logs one for every write after a peer vanished; OLT clients disconnect mid-output all the time
+    (netmiko's abort after a timeout, the fault tests dropping sessions), so in the lab it is noise that
+    buries real warnings. Installed on the ``asyncio`` logger when a lab starts (the product never runs a
+    lab, so its own logging keeps the message).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("socket.send() raised exception")
+
+
+_PEER_GONE = _PeerGoneFilter()
+
+
 class _LoopServer(uvicorn.Server):
     """uvicorn inside our loop: the lab owns signals (Ctrl-C stops the whole lab, not just HTTP)."""
 
@@ -89,6 +105,7 @@ class Lab(ControlSurface):
     # ----------------------------------------------------------------- lifecycle
     async def start(self) -> None:
         """Start SSH listeners, the SNMP agent and the control endpoint (all in the running loop)."""
+        logging.getLogger("asyncio").addFilter(_PEER_GONE)  # idempotent: a filter is added once
         key = generate_host_key()
         try:
             for spec in self.topology.olts:
