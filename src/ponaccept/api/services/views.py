@@ -3,23 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
 from ponaccept.api.schemas.activations import ActivationDetail, ActivationRead, CommandRead
 from ponaccept.db.models import Activation, CommandLog, Olt, PonPort, Splitter, SplitterPort
 
+M = TypeVar("M", Olt, PonPort, SplitterPort, Splitter)
+
+
+def _by_id(session: Session, model: type[M], ids: set[int]) -> dict[int, M]:
+    """Rows of ``model`` with these ids, in one ``IN`` query."""
+    if not ids:
+        return {}
+    rows = session.exec(select(model).where(col(model.id).in_(ids))).all()
+    return {row.id: row for row in rows if row.id is not None}
+
 
 def activation_views(session: Session, activations: Sequence[Activation]) -> list[ActivationRead]:
-    """Rows of the seed's list view; related rows are loaded once per distinct id."""
+    """Rows of the seed's list view; related rows are loaded with one query per table, not per row."""
+    olts = _by_id(session, Olt, {a.olt_id for a in activations})
+    pons = _by_id(session, PonPort, {a.pon_port_id for a in activations})
+    ports = _by_id(session, SplitterPort, {a.splitter_port_id for a in activations})
+    splitters = _by_id(session, Splitter, {p.splitter_id for p in ports.values()})
     views = []
     for a in activations:
         assert a.id is not None
-        olt = session.get(Olt, a.olt_id)
-        pon = session.get(PonPort, a.pon_port_id)
-        port = session.get(SplitterPort, a.splitter_port_id)
-        splitter = session.get(Splitter, port.splitter_id) if port else None
-        assert olt is not None and pon is not None and port is not None and splitter is not None
+        olt, pon, port = olts[a.olt_id], pons[a.pon_port_id], ports[a.splitter_port_id]
+        splitter = splitters[port.splitter_id]
         views.append(
             ActivationRead(
                 id=a.id,
