@@ -173,7 +173,7 @@ def test_background_loop_brings_running_order_clocks_up_to_now(engine: Engine) -
         order_id = order.id
     loop = BackgroundLoop(JobRuntime(engine=engine, settings=Settings()), FakeExecutor(), sweep=True)
     now = utcnow()
-    loop.tick(now)
+    loop.clock_tick(now)
     with Session(engine) as session:
         clock = session.exec(select(SlaClock).where(SlaClock.order_id == order_id)).one()
         # eight days at 12 counted hours a day: far past the 72 h install limit, and the snapshot says so

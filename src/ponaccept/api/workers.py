@@ -47,8 +47,10 @@ def make_executor(runtime: JobRuntime, settings: Settings) -> Executor:
 
 
 class BackgroundLoop:
-    """One thread: webhook delivery every ``outbox_s``, lease sweep every ``sweep_s`` and clock sweep every
-    ``clock_sweep_s`` (both sweeps only if ``sweep``)."""
+    """Two daemon threads. One delivers webhooks every ``outbox_s`` and sweeps expired leases every
+    ``sweep_s`` (:meth:`tick`); the other sweeps SLA clocks every ``clock_sweep_s`` (:meth:`clock_tick`),
+    on its own thread because a large sweep (tens of seconds at 1M orders) must not hold up webhooks.
+    Both sweeps run only if ``sweep``."""
 
     def __init__(self, runtime: JobRuntime, executor: Executor, *, sweep: bool) -> None:
         workflow = get_workflow_settings()
@@ -58,17 +60,27 @@ class BackgroundLoop:
         self.outbox_s = workflow.outbox_interval_s
         self.sweep_s = workflow.sweep_interval_s
         self.clock_sweep_s = workflow.clock_sweep_interval_s
-        self._last_clock_sweep: datetime | None = None
         self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._main, name="ponaccept-background", daemon=True)
+        self._threads = [
+            threading.Thread(
+                target=self._every, args=(self.outbox_s, self.tick), name="ponaccept-background"
+            ),
+            threading.Thread(
+                target=self._every, args=(self.clock_sweep_s, self.clock_tick), name="ponaccept-clock-sweep"
+            ),
+        ]
+        for thread in self._threads:
+            thread.daemon = True
         self._last_sweep: datetime | None = None
 
     def start(self) -> None:
-        self._thread.start()
+        for thread in self._threads:
+            thread.start()
 
     def stop(self) -> None:
         self._stop.set()
-        self._thread.join(timeout=30)
+        for thread in self._threads:
+            thread.join(timeout=30)
 
     def tick(self, now: datetime) -> None:
         deliver_pending(self.runtime.engine, now=now)
@@ -77,19 +89,18 @@ class BackgroundLoop:
         ):
             self._last_sweep = now
             sweep_expired_leases(self.runtime.engine, self.executor, now)
-        if self.sweep and (
-            self._last_clock_sweep is None
-            or (now - self._last_clock_sweep).total_seconds() >= self.clock_sweep_s
-        ):
-            self._last_clock_sweep = now
-            with Session(self.runtime.engine) as session:
-                touched = recompute_open_orders(session, now, commit=True)
-            log.info("clock sweep: %d open order(s) brought up to %s", touched, now.isoformat())
 
-    def _main(self) -> None:
-        while not self._stop.wait(self.outbox_s):
+    def clock_tick(self, now: datetime) -> None:
+        if not self.sweep:
+            return
+        with Session(self.runtime.engine) as session:
+            touched = recompute_open_orders(session, now, commit=True)
+        log.info("clock sweep: %d open order(s) brought up to %s", touched, now.isoformat())
+
+    def _every(self, interval_s: float, action: Callable[[datetime], None]) -> None:
+        while not self._stop.wait(interval_s):
             try:
-                self.tick(utcnow())
+                action(utcnow())
             except Exception:  # a failing pass must not kill the loop; the next one retries
                 log.exception("background pass failed")
 
